@@ -1,0 +1,49 @@
+# kaniwa: every target creates .venv and installs the project into it on first use.
+#   make verilog   every block's default configurations → build/verilog/ (+ manifest.json)
+#   make test      golden, unit and cocotb tests in parallel (what CI runs)
+#   make sim       every block's cocotb benches through the CLI (SIMULATOR=icarus for Icarus)
+#   make synth     synthesis reports → reports/synth/ (ECP5, iCE40, UltraScale+ estimate)
+#   make bench     benchmarks → reports/bench/
+#   make clean     remove build/ (keeps .venv and reports/)
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+KANIWA := $(PY) -m kaniwa.cli
+STAMP := $(VENV)/.kaniwa-installed
+SIMULATOR ?= verilator
+PYTEST_WORKERS ?= auto
+TARGET ?= all
+
+.PHONY: all verilog test sim synth bench clean lint
+
+all: verilog
+
+$(STAMP): pyproject.toml setup.py
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+verilog: $(STAMP)
+	$(KANIWA) verilog --presets -o build/verilog
+
+test: $(STAMP)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal tests
+
+sim: $(STAMP)
+	@set -e; for block in $$($(KANIWA) list --json | $(PY) -c \
+		"import json,sys; print(' '.join(b['block'] for b in json.load(sys.stdin)))"); do \
+		$(KANIWA) sim $$block --simulator $(SIMULATOR); done
+
+synth: $(STAMP)
+	$(KANIWA) synth --presets --target $(TARGET)
+
+bench: $(STAMP)
+	$(KANIWA) bench
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf build

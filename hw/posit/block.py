@@ -1,0 +1,39 @@
+"""Registration of the posit blocks (read by the CLI, `make verilog`, benches and synthesis)."""
+
+from kaniwa.registry import Block
+
+from .config import PRESETS, PositMACConfig
+
+
+def _build(config):
+    from . import build
+
+    return build(config)
+
+
+PORTS = """\
+| port | dir | width | meaning |
+| --- | --- | ---: | --- |
+| clk, rst | in | 1 | clock; synchronous active-high reset (discards a partial group) |
+| in_valid, in_ready | in, out | 1 | input handshake: a pair moves when both are 1 |
+| in_a, in_b | in | n | posit operands (bit patterns) |
+| in_last | in | 1 | this pair ends its group |
+| out_valid, out_ready | out, in | 1 | output handshake |
+| out_result | out | n | Σ a·b of the group, exact in the quire, rounded once (RNE); |
+| | | | NaR if any operand is NaR or the exact sum overflows the quire |
+"""
+
+BLOCKS = [
+    Block(
+        name="posit_mac",
+        folder="posit",
+        summary="posit fused dot-product unit with an exact quire, one pair per cycle",
+        config=PositMACConfig,
+        build=_build,
+        presets=PRESETS,
+        sim_benches="kaniwa.sim.posit.benches",
+        benchmarks=("kaniwa.golden.posit.bench:run", "kaniwa.sim.posit.benches:throughput"),
+        synth_presets=("p16e1", "p16e2", "p32e2"),
+        port_doc=PORTS,
+    ),
+]

@@ -1,0 +1,33 @@
+"""The posit MAC's cocotb benches (sim/posit) on Verilator, and the (16,1) bench on Icarus.
+
+Each bench is one test node with its own run directory under build/sim/pytest/; compiled models
+are shared through the runner's cache. The seed is printed (KANIWA_SEED=N reproduces a run).
+"""
+
+import re
+
+import pytest
+
+from kaniwa.files import repo_root
+from kaniwa.sim.posit.benches import benches
+from kaniwa.sim.runner import run_bench, simulator_available
+
+
+def _run_dir(request):
+    node = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+    return repo_root() / "build" / "sim" / "pytest" / node
+
+
+@pytest.mark.parametrize("bench", benches("verilator"), ids=lambda b: b.name)
+def test_verilator(bench, request):
+    result = run_bench(bench, simulator="verilator", run_dir=_run_dir(request))
+    assert result.tests > 0 and result.failed == 0
+
+
+@pytest.mark.skipif(not simulator_available("icarus"),
+                    reason="Icarus Verilog is not installed (Debian package iverilog; "
+                           "kaniwa installs from PyPI only)")
+@pytest.mark.parametrize("bench", benches("icarus"), ids=lambda b: b.name)
+def test_icarus(bench, request):
+    result = run_bench(bench, simulator="icarus", run_dir=_run_dir(request))
+    assert result.tests > 0 and result.failed == 0
