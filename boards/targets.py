@@ -50,8 +50,8 @@ def _ecp5() -> Target:
                "BRAM": ("DP16KD",), "URAM": (), "LUTRAM": ("TRELLIS_DPR16X4",),
                "CARRY": ("CCU2C",)},
         nextpnr="ecp5",
-        nextpnr_args=(size, "--package", "CABGA" + platform.package.removeprefix("BG"), "--speed", str(platform.speed),
-                      "--lpf-allow-unconstrained"),
+        nextpnr_args=(size, "--package", "CABGA" + platform.package.removeprefix("BG"),
+                      "--speed", str(platform.speed), "--lpf-allow-unconstrained"),
         user_io=197, default_freq_mhz=100.0,
         capacity={"LUT": 83640, "FF": 83640, "DSP": 156, "BRAM": 208},
         note="Yosys + nextpnr-ecp5, placed and routed, registered I/O harness")

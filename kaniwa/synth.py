@@ -167,7 +167,21 @@ def summary_table(out_dir: Path) -> str:
     return SUMMARY_HEADER + "\n".join(rows) + "\n" + notes
 
 
+README_BEGIN = "<!-- synth-table:begin (written by `make synth`) -->"
+README_END = "<!-- synth-table:end -->"
+
+
 def write_summary(out_dir: Path) -> Path:
+    """Write ``summary.md`` beside the reports; when they are the repository's own reports, put
+    the same table into README.md between its markers."""
     path = Path(out_dir) / "summary.md"
-    write_text_atomic(path, "# Synthesis summary\n\n" + summary_table(out_dir))
+    table = summary_table(out_dir)
+    write_text_atomic(path, "# Synthesis summary\n\n" + table)
+    readme = repo_root() / "README.md"
+    if Path(out_dir).resolve() == (repo_root() / "reports" / "synth").resolve() and readme.exists():
+        text = readme.read_text()
+        begin, end = text.find(README_BEGIN), text.find(README_END)
+        if 0 <= begin < end:
+            text = text[:begin + len(README_BEGIN)] + "\n" + table + text[end:]
+            write_text_atomic(readme, text)
     return path

@@ -45,7 +45,7 @@ class SimBench:
     """
 
     name: str
-    block: str
+    block: object  # a registered block's name, or a Block
     config: object
     test_module: str
     testcases: tuple[str, ...] = ()
@@ -62,6 +62,7 @@ class SimResult:
     run_dir: Path
     results_xml: Path
     waves: list[Path] = field(default_factory=list)
+    built: bool = False  # False when the compiled model came from the cache
 
 
 def verilator_root() -> Path:
@@ -130,7 +131,8 @@ def _design_of(bench: SimBench) -> tuple[str, dict]:
     from kaniwa.generate import elaborate
     from kaniwa.registry import get_block
 
-    return elaborate(get_block(bench.block), bench.config)
+    block = get_block(bench.block) if isinstance(bench.block, str) else bench.block
+    return elaborate(block, bench.config)
 
 
 def run_bench(bench: SimBench, *, simulator: str = "verilator", seed: int | None = None,
@@ -175,13 +177,15 @@ def run_bench(bench: SimBench, *, simulator: str = "verilator", seed: int | None
           f"(reproduce with KANIWA_SEED={seed}); run dir {run_dir}", flush=True)
     _simulator_env(simulator)
     runner = get_runner(simulator)
+    built = False
     with _locked(build_dir.parent / f".{build_dir.name}.lock"):
         if not (build_dir / ".built").exists():
+            built = True
             source = build_dir / f"{toplevel}.v"
             write_text_atomic(source, verilog_text)
             write_json_atomic(params_path, params)
             build_args = list(VERILATOR_ARGS) if simulator == "verilator" else []
-            runner.build(verilog_sources=[source], hdl_toplevel=toplevel, build_dir=build_dir,
+            runner.build(sources=[source], hdl_toplevel=toplevel, build_dir=build_dir,
                          build_args=build_args, waves=waves, timescale=("1ns", "1ps"),
                          always=True, verbose=verbose, log_file=build_dir / "build.log")
             (build_dir / ".built").touch()
@@ -196,6 +200,7 @@ def run_bench(bench: SimBench, *, simulator: str = "verilator", seed: int | None
     testcases = [testcase] if testcase else (list(bench.testcases) or None)
     try:
         runner.test(test_module=bench.test_module, hdl_toplevel=toplevel, build_dir=build_dir,
+                    hdl_toplevel_lang="verilog",
                     test_dir=run_dir, seed=seed, waves=waves, testcase=testcases,
                     extra_env=env, results_xml=str(results_xml), timescale=("1ns", "1ps"),
                     verbose=verbose, log_file=run_dir / "sim.log")
@@ -207,7 +212,7 @@ def run_bench(bench: SimBench, *, simulator: str = "verilator", seed: int | None
     tests, failed = get_results(results_xml)
     wave_files = sorted(run_dir.glob("*.vcd")) + sorted(run_dir.glob("*.fst")) + \
         sorted(build_dir.glob("*.fst"))
-    result = SimResult(tests, failed, seed, run_dir, results_xml, wave_files)
+    result = SimResult(tests, failed, seed, run_dir, results_xml, wave_files, built)
     write_json_atomic(run_dir / "summary.json", {
         "bench": bench.name, "simulator": simulator, "seed": seed, "tests": tests,
         "failed": failed, "waves": [str(p) for p in wave_files]})

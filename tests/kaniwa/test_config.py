@@ -3,9 +3,9 @@
 import dataclasses
 
 import pytest
-
 from kaniwa.golden.posit import PositFormat
 from kaniwa.hw.posit.config import PRESETS, PositMACConfig
+
 from kaniwa.params import ParameterError
 
 

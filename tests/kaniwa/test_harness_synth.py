@@ -8,9 +8,9 @@ from amaranth import Module
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 from amaranth.sim import Simulator
-
 from kaniwa.boards.harness import RegisteredIO, SerialIO, port_bits
 from kaniwa.boards.targets import TARGETS, get_target
+
 from kaniwa.registry import Block
 
 
