@@ -7,10 +7,10 @@ are shared through the runner's cache. The seed is printed (KANIWA_SEED=N reprod
 import re
 
 import pytest
-
-from kaniwa.files import repo_root
 from kaniwa.sim.posit.benches import benches
 from kaniwa.sim.runner import run_bench, simulator_available
+
+from kaniwa.files import repo_root
 
 
 def _run_dir(request):
