@@ -155,15 +155,19 @@ def summary_table(out_dir: Path) -> str:
         pnr = report.get("place_and_route") or {}
         fmax = pnr.get("fmax_mhz")
         fmax_text = f"{fmax:.1f}" if fmax else ("estimate only" if report["estimate"] else "—")
+        if fmax and pnr.get("harness") == "serial":
+            fmax_text += " (serial I/O)"
         bram = res["BRAM"]
         if report["target"] == "xcup":
             bram = f"{res.get('RAMB36', 0)}×36K + {res.get('RAMB18', 0)}×18K"
         rows.append(f"| {report['block']} | {', '.join(f'{k}={v}' for k, v in params.items())} "
                     f"| {report['target']} | {res['LUT']:,} | {res['FF']:,} | {res['DSP']} "
                     f"| {bram} | {res['URAM']} | {fmax_text} |")
-    notes = ("\nLUT on ECP5 counts LUT4 plus two per CCU2C carry cell. Fmax: nextpnr, block inside "
-             "a registered-I/O harness. xcup rows are Yosys `synth_xilinx` ESTIMATES for an "
-             "Alveo U50-class UltraScale+ part, not Vivado results.\n")
+    notes = ("\nResources: Yosys on the bare block; LUT on ECP5 counts LUT4 plus two per CCU2C "
+             "carry cell. Fmax: nextpnr (one seed), the block between registers on every port "
+             "(serial I/O: the ports shifted through a pin chain, where the package has too few "
+             "pins). xcup rows are Yosys `synth_xilinx` ESTIMATES for an Alveo U50-class "
+             "UltraScale+ part, not Vivado results.\n")
     return SUMMARY_HEADER + "\n".join(rows) + "\n" + notes
 
 

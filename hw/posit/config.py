@@ -7,9 +7,12 @@ from dataclasses import dataclass
 
 from kaniwa.golden.posit.format import ES_RANGE, N_RANGE, QUIRE_GUARD_BITS, PositFormat
 
-from kaniwa.params import param
+from kaniwa.params import ParameterError, check_int, param
 
 __all__ = ["PositMACConfig", "PRESETS"]
+
+#: Range of the ``segment_bits`` hardware knob (powers of two only).
+SEGMENT_RANGE = (8, 512)
 
 
 @dataclass(frozen=True)
@@ -25,10 +28,16 @@ class PositMACConfig:
     quire_width: int | None = param(
         None, help="quire width in bits (sign + 30 carry bits + product range by default)",
         derived="4·(n−2)·2^es+32 (16n at es=2), min 4·(n−2)·2^es+2")
+    segment_bits: int = param(
+        32, low=SEGMENT_RANGE[0], high=SEGMENT_RANGE[1],
+        help="hardware: carry-save segment width of the accumulator and rounder (power of 2)")
 
     def __post_init__(self):
         fmt = PositFormat(self.n, self.es)  # checks n and es first, in field order
         object.__setattr__(self, "quire_width", fmt.check_quire_width(self.quire_width))
+        segment = check_int("segment_bits", self.segment_bits, *SEGMENT_RANGE)
+        if segment & (segment - 1):
+            raise ParameterError(f"segment_bits must be a power of two, not {segment}")
 
     @property
     def fmt(self) -> PositFormat:
@@ -45,6 +54,8 @@ class PositMACConfig:
         stem = f"posit_mac_n{self.n}_es{self.es}"
         if self.quire_width != self.fmt.default_quire_width:
             stem += f"_q{self.quire_width}"
+        if self.segment_bits != _DEFAULT_SEGMENT_BITS:
+            stem += f"_s{self.segment_bits}"
         return stem
 
     def to_json(self) -> dict:
@@ -52,6 +63,7 @@ class PositMACConfig:
         return {
             "block": "posit_mac",
             "n": self.n, "es": self.es, "quire_width": self.quire_width,
+            "segment_bits": self.segment_bits,
             "derived": {
                 "max_scale": fmt.max_scale, "fraction_bits": fmt.fraction_bits,
                 "quire_lsb_scale": fmt.quire_lsb_scale,
@@ -61,9 +73,11 @@ class PositMACConfig:
 
     @classmethod
     def from_json(cls, data: dict) -> PositMACConfig:
-        return cls(n=data["n"], es=data["es"], quire_width=data["quire_width"])
+        return cls(n=data["n"], es=data["es"], quire_width=data["quire_width"],
+                   segment_bits=data.get("segment_bits", _DEFAULT_SEGMENT_BITS))
 
 
+_DEFAULT_SEGMENT_BITS = PositMACConfig.__dataclass_fields__["segment_bits"].default
 _P16 = PositMACConfig()
 #: The configurations `make verilog` emits: posit8 (older draft), posit16 both drafts, posit32.
 PRESETS = {
