@@ -50,7 +50,7 @@ class SimBench:
     test_module: str
     testcases: tuple[str, ...] = ()
     env: tuple[tuple[str, str], ...] = ()
-    simulators: tuple[str, ...] = SIMULATORS
+    simulators: tuple[str, ...] = ("verilator",)
     marks: tuple[str, ...] = ()
 
 

@@ -8,8 +8,10 @@ Every stream test runs under each pattern of :data:`kaniwa.sim.streams.TRAFFIC`.
 
 from __future__ import annotations
 
+import json
 import os
 import random
+from pathlib import Path
 
 import cocotb
 import numpy as np
@@ -181,6 +183,11 @@ async def test_back_to_back_rate(dut):
     rng = np.random.default_rng(cocotb.RANDOM_SEED)
     groups = [(random_patterns(rng, 1), random_patterns(rng, 1)) for _ in range(500)]
     result = await check_groups(dut, groups, "flow", random.Random(0), "rate")
+    # Measured figures for `make bench` (the run directory is this process's working directory).
+    Path("rate.json").write_text(json.dumps({
+        "groups": len(groups), "pairs": len(groups), "cycles": result.cycles,
+        "first_result_cycle": result.first_out_cycle, "latency_declared": PARAMS.get("latency"),
+        "pairs_per_cycle": len(groups) / (result.cycles - result.first_out_cycle)}))
     latency = PARAMS.get("latency")
     if latency is not None:
         assert result.first_out_cycle == latency, (result.first_out_cycle, latency)
