@@ -136,7 +136,7 @@ def _cmd_sim(args, rest) -> int:
     for bench in benches:
         try:
             result = run_bench(bench, simulator=args.simulator, seed=args.seed,
-                               waves=args.waves or None)
+                               waves=args.waves or None, testcase=args.test)
             print(f"PASS {bench.name}: {result.tests} tests, seed {result.seed}"
                   + (f", waves {', '.join(map(str, result.waves))}" if result.waves else ""))
         except AssertionError as error:
@@ -167,6 +167,8 @@ def _cmd_synth(args, rest) -> int:
             print(f"{config.stem} {target.name}: LUT {res['LUT']} FF {res['FF']} "
                   f"DSP {res['DSP']} BRAM {res['BRAM']} URAM {res['URAM']}"
                   + (f" Fmax {fmax:.1f} MHz" if fmax else "")
+                  + (f" does not fit: {', '.join(report['does_not_fit'])}"
+                     if report.get("does_not_fit") else "")
                   + (" (estimate, not Vivado)" if report["estimate"] else ""))
     return 0
 
@@ -211,6 +213,7 @@ def _parser() -> _Parser:
     p.add_argument("--seed", type=int)
     p.add_argument("--waves", action="store_true")
     p.add_argument("--bench", help="run only this bench")
+    p.add_argument("--test", help="run only the cocotb tests whose names end with this")
     p.set_defaults(func=_cmd_sim)
 
     p = sub.add_parser("synth", help="synthesize and report resources and Fmax")

@@ -83,6 +83,13 @@ def _resources(cells: dict, target: Target) -> dict:
     return result
 
 
+def _over_capacity(resources: dict, target: Target) -> list[str]:
+    """What the block needs beyond the device ("LUT 7053 > 5280"); empty when it fits."""
+    capacity = target.capacity or {}
+    return [f"{kind} {resources[kind]} > {capacity[kind]}" for kind in ("LUT", "FF", "DSP", "BRAM")
+            if kind in capacity and resources.get(kind, 0) > capacity[kind]]
+
+
 _FMAX = re.compile(r"Max frequency for clock\s+'([^']+)':\s+([\d.]+) MHz")
 
 
@@ -110,7 +117,11 @@ def synthesize(block: Block, config, target: Target, *, freq_mhz: float | None =
         "resources": _resources(cells, target), "cells": cells,
     }
 
-    if target.nextpnr and place_and_route:
+    over = _over_capacity(report["resources"], target)
+    report["fits"] = not over
+    if over:
+        report["does_not_fit"] = over
+    if target.nextpnr and place_and_route and not over:
         serial = target.user_io is not None and bits + 2 > target.user_io
         harness = (SerialIO if serial else RegisteredIO)(block.build(config))
         write_text_atomic(work / "harness.v",
@@ -155,6 +166,8 @@ def summary_table(out_dir: Path) -> str:
         pnr = report.get("place_and_route") or {}
         fmax = pnr.get("fmax_mhz")
         fmax_text = f"{fmax:.1f}" if fmax else ("estimate only" if report["estimate"] else "—")
+        if report.get("does_not_fit"):
+            fmax_text = "does not fit (" + ", ".join(report["does_not_fit"]) + ")"
         if fmax and pnr.get("harness") == "serial":
             fmax_text += " (serial I/O)"
         bram = res["BRAM"]

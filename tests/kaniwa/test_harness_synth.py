@@ -101,3 +101,12 @@ def test_synthesis_report(target, tmp_path):
     summary = (tmp_path / "summary.md").read_text()
     assert f"| tiny | block=tiny | {target} |" not in summary  # params exclude the block name
     assert f"| {target} |" in summary
+
+
+def test_capacity_check_names_what_does_not_fit():
+    from kaniwa.synth import _over_capacity
+
+    ice40 = TARGETS["ice40"]
+    assert _over_capacity({"LUT": 5280, "FF": 10, "DSP": 8, "BRAM": 0}, ice40) == []
+    assert _over_capacity({"LUT": 6909, "FF": 10, "DSP": 9, "BRAM": 0}, ice40) == [
+        "LUT 6909 > 5280", "DSP 9 > 8"]
