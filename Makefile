@@ -19,8 +19,11 @@ TARGET ?= all
 
 all: verilog
 
-$(STAMP): pyproject.toml setup.py
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+# The stamp depends on the interpreter too, so a damaged or half-deleted .venv is rebuilt.
+$(PY):
+	$(PYTHON) -m venv --clear $(VENV)
+
+$(STAMP): pyproject.toml setup.py $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $@
