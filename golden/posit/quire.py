@@ -18,7 +18,7 @@ from ._bits import BLOCK, U32, as_patterns, bit_length, select, u
 from .codec import _decode, _round
 from .format import PositFormat
 
-__all__ = ["quire_dot", "quire_exact", "quire_to_posit"]
+__all__ = ["quire_dot", "quire_dot_groups", "quire_exact", "quire_to_posit"]
 
 _LIMB = 32
 _LIMB_SHIFT = 5                 # log2(_LIMB)
@@ -52,6 +52,27 @@ def quire_dot(a, b, fmt: PositFormat, quire_width=None, axis: int = -1) -> np.nd
     for block in _blocks(pa):
         out[block] = _dot(pa[block], pb[block], fmt, width)
     return out.reshape(shape)
+
+
+def quire_dot_groups(groups, fmt: PositFormat, quire_width=None) -> np.ndarray:
+    """:func:`quire_dot` of groups of different lengths, as a stream of (a, b, last) carries them.
+
+    ``groups`` is a sequence of ``(a, b)`` pattern sequences, one pair of equal length per group.
+    Each group is padded with 0·0 pairs, which add nothing to the quire, so result i is exactly
+    ``quire_dot(a_i, b_i)``.
+    """
+    if len(groups) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    length = max(len(a) for a, _ in groups)
+    a_pad = np.zeros((len(groups), length), dtype=np.uint64)
+    b_pad = np.zeros_like(a_pad)
+    for row, (a, b) in enumerate(groups):
+        if len(a) != len(b) or len(a) == 0:
+            raise ValueError(f"group {row} must have equally many a and b, at least one, "
+                             f"not {len(a)} and {len(b)}")
+        a_pad[row, :len(a)] = as_patterns(a, fmt)
+        b_pad[row, :len(b)] = as_patterns(b, fmt)
+    return quire_dot(a_pad, b_pad, fmt, quire_width=quire_width)
 
 
 def quire_exact(a, b, fmt: PositFormat, axis: int = -1):

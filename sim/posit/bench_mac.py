@@ -17,7 +17,7 @@ import cocotb
 import numpy as np
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, FallingEdge, ReadOnly
-from kaniwa.golden.posit import PositFormat, from_float, quire_dot
+from kaniwa.golden.posit import PositFormat, from_float, quire_dot_groups
 from kaniwa.sim.runner import read_params
 from kaniwa.sim.streams import TRAFFIC, reset, stream_run
 
@@ -32,16 +32,7 @@ def _traffic(name):
 
 
 def golden(groups: list[tuple[np.ndarray, np.ndarray]]) -> list[int]:
-    """Expected results: groups padded with 0·0 (adds nothing to the quire) to one length."""
-    if not groups:
-        return []
-    length = max(len(a) for a, _ in groups)
-    a_pad = np.zeros((len(groups), length), dtype=np.uint64)
-    b_pad = np.zeros_like(a_pad)
-    for row, (a, b) in enumerate(groups):
-        a_pad[row, :len(a)] = a
-        b_pad[row, :len(b)] = b
-    return [int(x) for x in quire_dot(a_pad, b_pad, FMT, quire_width=QUIRE_WIDTH)]
+    return [int(x) for x in quire_dot_groups(groups, FMT, quire_width=QUIRE_WIDTH)]
 
 
 def beats_of(groups):

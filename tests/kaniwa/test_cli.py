@@ -22,8 +22,8 @@ def run(argv, capsys):
     (["verilog", "posit_mac", "--quire-width", "10"],
      "quire_width must be an integer in 114..242, not 10 (for posit(16,1))"),
     (["verilog", "nosuchblock"], "unknown block 'nosuchblock'; blocks: posit_mac"),
-    (["verilog", "posit_mac", "--width", "8"],
-     "unknown option '--width' for block posit_mac (it takes --n, --es, --quire-width, --segment-bits)"),
+    (["verilog", "posit_mac", "--width", "8"], "unknown option '--width' for block posit_mac "
+     "(it takes --n, --es, --quire-width, --segment-bits)"),
     (["synth", "posit_mac", "--target", "virtex2"],
      "argument --target: invalid choice: 'virtex2' (choose from 'ecp5', 'ice40', 'xcup', 'all')"),
     (["sim", "posit_mac", "--bench", "nosuchbench"], "unknown bench 'nosuchbench'; benches: "),

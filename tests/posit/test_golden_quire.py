@@ -15,6 +15,7 @@ from kaniwa.golden.posit import (
     mul,
     neg,
     quire_dot,
+    quire_dot_groups,
     quire_exact,
     quire_to_posit,
 )
@@ -251,3 +252,15 @@ def test_quire_width_is_checked():
     with pytest.raises(ValueError,
                        match=r"^posit\(8,0\) bit pattern must be in 0\.\.255, not 256$"):
         quire_dot([1, 256], [1, 1], fmt)
+
+
+def test_quire_dot_groups_equals_quire_dot_per_group():
+    fmt = PositFormat(12, 1)
+    rng = np.random.default_rng(5)
+    groups = [(rng.integers(0, 1 << 12, n, dtype=np.uint64),
+               rng.integers(0, 1 << 12, n, dtype=np.uint64)) for n in (1, 7, 3, 30)]
+    got = quire_dot_groups(groups, fmt)
+    assert [int(g) for g in got] == [int(quire_dot(a, b, fmt)) for a, b in groups]
+    with pytest.raises(ValueError, match=r"^group 1 must have equally many a and b, at least "
+                                         r"one, not 2 and 1$"):
+        quire_dot_groups([([1], [1]), ([1, 2], [3])], fmt)

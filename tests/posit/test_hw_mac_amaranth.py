@@ -17,7 +17,7 @@ import pytest
 from amaranth.back import verilog
 from amaranth.hdl import ClockDomain, Elaboratable, Module
 from amaranth.sim import Simulator
-from kaniwa.golden.posit import PositFormat, mul, quire_dot
+from kaniwa.golden.posit import PositFormat, mul, quire_dot_groups
 from kaniwa.hw.posit import (
     PositDecoder,
     PositEncoder,
@@ -41,14 +41,7 @@ def seeded(request):
 
 
 def expected(config, groups):
-    """Golden results; groups padded with 0·0 (adds nothing to the quire) to one length."""
-    length = max(len(a) for a, _ in groups)
-    a_pad = np.zeros((len(groups), length), dtype=np.uint64)
-    b_pad = np.zeros_like(a_pad)
-    for row, (a, b) in enumerate(groups):
-        a_pad[row, :len(a)] = a
-        b_pad[row, :len(b)] = b
-    return [int(x) for x in quire_dot(a_pad, b_pad, config.fmt, quire_width=config.quire_width)]
+    return [int(x) for x in quire_dot_groups(groups, config.fmt, quire_width=config.quire_width)]
 
 
 class _WithReset(Elaboratable):
