@@ -184,10 +184,12 @@ def _cmd_bench(args, rest) -> int:
     chosen = [get_block(args.block)] if args.block else list(blocks().values())
     out_dir = Path(args.output) if args.output else repo_root() / "reports" / "bench"
     for block in chosen:
-        for entry in block.benchmarks:
+        for name, entry in block.benchmarks.items():
+            if args.only and name != args.only:
+                continue
             module_name, function = entry.split(":")
             result = getattr(importlib.import_module(module_name), function)()
-            path = out_dir / f"{block.name}-{function}.json"
+            path = out_dir / f"{block.name}-{name}.json"
             write_json_atomic(path, result)
             print(f"{path}")
     return 0
@@ -227,6 +229,7 @@ def _parser() -> _Parser:
     p = sub.add_parser("bench", help="run benchmarks, write JSON under reports/bench")
     p.add_argument("block", nargs="?")
     p.add_argument("-o", "--output")
+    p.add_argument("--only", help="run only the benchmark of this name")
     p.set_defaults(func=_cmd_bench)
     return parser
 

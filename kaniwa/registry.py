@@ -66,8 +66,9 @@ class Block:
         The configurations ``make verilog`` emits.
     sim_benches : str
         Module (dotted) holding ``benches(simulator) -> list[SimBench]``, the cocotb runs.
-    benchmarks : tuple of str
-        ``"module:function"`` entries run by ``kaniwa bench``; each returns a JSON-able dict.
+    benchmarks : mapping
+        name → ``"module:function"`` run by ``kaniwa bench``; each returns a JSON-able dict,
+        written to ``reports/bench/<block>-<name>.json``.
     synth_presets : tuple of str
         Names of presets ``make synth`` synthesizes.
     """
@@ -79,7 +80,7 @@ class Block:
     build: Callable
     presets: Mapping[str, object]
     sim_benches: str | None = None
-    benchmarks: tuple[str, ...] = ()
+    benchmarks: Mapping[str, str] = field(default_factory=dict)
     synth_presets: tuple[str, ...] = ()
     synth_targets: tuple[str, ...] = ("ecp5", "ice40", "xcup")
     port_doc: str = field(default="", repr=False)

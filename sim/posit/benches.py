@@ -52,3 +52,19 @@ def throughput() -> dict:
         measured = json.loads((result.run_dir / "rate.json").read_text())
         rows.append({"preset": name, "module": config.stem, "seed": result.seed, **measured})
     return {"posit_mac_rate": rows}
+
+
+def long_random(groups: int | None = None) -> dict:
+    """The long sweep kept out of CI: many more random groups per 16/32-bit preset (default
+    100,000, ``KANIWA_BENCH_GROUPS`` overrides), bit-exact against golden, seeds recorded."""
+    from kaniwa.sim.runner import run_bench
+
+    groups = groups or int(os.environ.get("KANIWA_BENCH_GROUPS", "100000"))
+    rows = []
+    for name in ("p16e1", "p16e2", "p32e2"):
+        bench = SimBench(f"{name}-long", "posit_mac", PRESETS[name], MODULE,
+                         testcases=("test_random_groups",), env=(("groups", str(groups)),))
+        result = run_bench(bench)
+        rows.append({"preset": name, "module": PRESETS[name].stem, "groups": groups,
+                     "seed": result.seed, "tests": result.tests, "failed": result.failed})
+    return {"posit_mac_long_random": rows}
