@@ -35,9 +35,10 @@ test: $(STAMP)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal tests
 
 sim: $(STAMP)
-	@set -e; for block in $$($(KANIWA) list --json | $(PY) -c \
-		"import json,sys; print(' '.join(b['block'] for b in json.load(sys.stdin)))"); do \
-		$(KANIWA) sim $$block --simulator $(SIMULATOR); done
+	@set -e; blocks=$$($(KANIWA) list --json | $(PY) -c \
+		"import json,sys; print(' '.join(b['block'] for b in json.load(sys.stdin)))"); \
+	test -n "$$blocks" || { echo "make sim: no blocks registered" >&2; exit 1; }; \
+	for block in $$blocks; do $(KANIWA) sim $$block --simulator $(SIMULATOR); done
 
 synth: $(STAMP)
 	$(KANIWA) synth --presets --target $(TARGET)

@@ -38,14 +38,17 @@ def _value(text: str):
     """CLI text → int where it reads as one; anything else is passed on for the config to refuse
     by name ("n must be an integer in 3..32, not 'sixteen'")."""
     if _INT.match(text):
-        return int(text, 0)
+        try:
+            return int(text, 0)
+        except ValueError:  # "016": not a Python integer literal; the config names it
+            return text
     if text.lower() == "none":
         return None
     return text
 
 
 def _block_params(block, argv: list[str]) -> dict:
-    parser = _Parser(prog=f"kaniwa ... {block.name}", add_help=False)
+    parser = _Parser(prog=f"kaniwa ... {block.name}", add_help=False, allow_abbrev=False)
     for p in block.params:
         flags = [p.option] + ([f"--{p.name}"] if "_" in p.name else [])
         parser.add_argument(*flags, dest=p.name, type=_value, default=argparse.SUPPRESS)
@@ -160,7 +163,8 @@ def _cmd_synth(args, rest) -> int:
         for target in targets:
             if args.presets and target.name not in block.synth_targets:
                 continue
-            report = synthesize(block, config, target, freq_mhz=args.freq, seed=args.seed)
+            report = synthesize(block, config, target, freq_mhz=args.freq, seed=args.seed,
+                                update_readme=args.presets)
             res = report["resources"]
             pnr = report.get("place_and_route") or {}
             fmax = pnr.get("fmax_mhz")
@@ -182,6 +186,9 @@ def _cmd_bench(args, rest) -> int:
     if rest:
         raise UsageError(f"unexpected argument {rest[0]!r}")
     chosen = [get_block(args.block)] if args.block else list(blocks().values())
+    names = [name for block in chosen for name in block.benchmarks]
+    if args.only and args.only not in names:
+        raise UsageError(f"unknown benchmark {args.only!r}; benchmarks: {', '.join(names)}")
     out_dir = Path(args.output) if args.output else repo_root() / "reports" / "bench"
     for block in chosen:
         for name, entry in block.benchmarks.items():
@@ -196,20 +203,21 @@ def _cmd_bench(args, rest) -> int:
 
 
 def _parser() -> _Parser:
-    parser = _Parser(prog="kaniwa", description="Hardware generators with golden models.")
+    parser = _Parser(prog="kaniwa", description="Hardware generators with golden models.",
+                     allow_abbrev=False)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("list", help="blocks and their parameters")
+    p = sub.add_parser("list", help="blocks and their parameters", allow_abbrev=False)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_list)
 
-    p = sub.add_parser("verilog", help="emit Verilog + params.json + manifest.json")
+    p = sub.add_parser("verilog", help="emit Verilog, params.json, manifest", allow_abbrev=False)
     p.add_argument("block", nargs="?")
     p.add_argument("-o", "--output", default="build/verilog")
     p.add_argument("--presets", action="store_true", help="every preset of the block (or all)")
     p.set_defaults(func=_cmd_verilog)
 
-    p = sub.add_parser("sim", help="run a block's cocotb benches")
+    p = sub.add_parser("sim", help="run a block's cocotb benches", allow_abbrev=False)
     p.add_argument("block")
     p.add_argument("--simulator", choices=("verilator", "icarus"), default="verilator")
     p.add_argument("--seed", type=int)
@@ -218,7 +226,7 @@ def _parser() -> _Parser:
     p.add_argument("--test", help="run only the cocotb tests whose names end with this")
     p.set_defaults(func=_cmd_sim)
 
-    p = sub.add_parser("synth", help="synthesize and report resources and Fmax")
+    p = sub.add_parser("synth", help="synthesize and report resources and Fmax", allow_abbrev=False)
     p.add_argument("block", nargs="?")
     p.add_argument("--target", required=True, choices=("ecp5", "ice40", "xcup", "all"))
     p.add_argument("--presets", action="store_true")
@@ -226,7 +234,7 @@ def _parser() -> _Parser:
     p.add_argument("--seed", type=int, default=1, help="nextpnr placement seed")
     p.set_defaults(func=_cmd_synth)
 
-    p = sub.add_parser("bench", help="run benchmarks, write JSON under reports/bench")
+    p = sub.add_parser("bench", help="run benchmarks → reports/bench", allow_abbrev=False)
     p.add_argument("block", nargs="?")
     p.add_argument("-o", "--output")
     p.add_argument("--only", help="run only the benchmark of this name")
@@ -245,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ParameterError, UnknownBlockError, UnknownTargetError) as error:
         print(f"kaniwa: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as error:  # an output that cannot be written, a tool that cannot start
+        print(f"kaniwa: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return EXIT_FAILED
     except Exception as error:  # a tool failed: still one line, the details are in its log
         from kaniwa.sim.runner import SimulationFailed
         from kaniwa.synth import SynthesisFailed

@@ -94,7 +94,8 @@ _FMAX = re.compile(r"Max frequency for clock\s+'([^']+)':\s+([\d.]+) MHz")
 
 
 def synthesize(block: Block, config, target: Target, *, freq_mhz: float | None = None,
-               seed: int = 1, out_dir: Path | None = None, place_and_route: bool = True) -> dict:
+               seed: int = 1, out_dir: Path | None = None, place_and_route: bool = True,
+               update_readme: bool = False) -> dict:
     """Synthesize one configuration for one target and write its JSON report.
 
     Returns the report. Everything is computed before the report is written: a failing tool
@@ -146,7 +147,7 @@ def synthesize(block: Block, config, target: Target, *, freq_mhz: float | None =
         }
     report["seconds"] = round(time.monotonic() - started, 1)
     write_json_atomic(out_dir / report_name(block, config, target), report)
-    write_summary(out_dir)
+    write_summary(out_dir, update_readme=update_readme)
     return report
 
 
@@ -188,14 +189,16 @@ README_BEGIN = "<!-- synth-table:begin (written by `make synth`) -->"
 README_END = "<!-- synth-table:end -->"
 
 
-def write_summary(out_dir: Path) -> Path:
-    """Write ``summary.md`` beside the reports; when they are the repository's own reports, put
-    the same table into README.md between its markers."""
+def write_summary(out_dir: Path, update_readme: bool = False) -> Path:
+    """Write ``summary.md`` beside the reports; with ``update_readme`` (what ``make synth``
+    does) and the repository's own reports, put the same table into README.md between its
+    markers."""
     path = Path(out_dir) / "summary.md"
     table = summary_table(out_dir)
     write_text_atomic(path, "# Synthesis summary\n\n" + table)
     readme = repo_root() / "README.md"
-    if Path(out_dir).resolve() == (repo_root() / "reports" / "synth").resolve() and readme.exists():
+    own = Path(out_dir).resolve() == (repo_root() / "reports" / "synth").resolve()
+    if update_readme and own and readme.exists():
         text = readme.read_text()
         begin, end = text.find(README_BEGIN), text.find(README_END)
         if 0 <= begin < end:

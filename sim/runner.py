@@ -42,16 +42,23 @@ class SimBench:
 
     ``config`` is a block configuration (its ``params.json`` is written beside the Verilog and
     handed to the bench as ``KANIWA_PARAMS``); ``env`` adds bench knobs (``KANIWA_<NAME>``).
+
+    For a design that is not an Amaranth block, give ``sources`` (Verilog files) and
+    ``toplevel`` instead of ``block``/``config``; ``params`` then is the dict handed to the
+    bench as ``params.json``.
     """
 
     name: str
-    block: object  # a registered block's name, or a Block
+    block: object  # a registered block's name, a Block, or None with ``sources``
     config: object
     test_module: str
     testcases: tuple[str, ...] = ()
     env: tuple[tuple[str, str], ...] = ()
     simulators: tuple[str, ...] = ("verilator",)
     marks: tuple[str, ...] = ()
+    sources: tuple[Path, ...] = ()
+    toplevel: str | None = None
+    params: dict | None = None
 
 
 @dataclass
@@ -125,17 +132,39 @@ def _locked(path: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _tool_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = []
+    for package in ("cocotb", "verilator"):
+        try:
+            versions.append(f"{package}=={version(package)}")
+        except PackageNotFoundError:
+            versions.append(f"{package} missing")
+    return " ".join(versions)
+
+
 def _design_key(simulator: str, verilog_text: str, toplevel: str, waves: bool) -> str:
+    """Cache key: the design text, the simulator and its flags, and the tool versions (a cocotb
+    or Verilator upgrade rebuilds every model)."""
     digest = hashlib.sha256()
-    for part in (simulator, toplevel, str(waves), " ".join(VERILATOR_ARGS), verilog_text):
+    for part in (simulator, toplevel, str(waves), " ".join(VERILATOR_ARGS), _tool_versions(),
+                 verilog_text):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()[:16]
 
 
 def _design_of(bench: SimBench) -> tuple[str, dict]:
+    """The Verilog text to simulate and the ``params.json`` contents."""
     from kaniwa.generate import elaborate
     from kaniwa.registry import get_block
+
+    if bench.sources:
+        if not bench.toplevel:
+            raise ValueError(f"bench {bench.name!r} has Verilog sources but no toplevel")
+        text = "\n".join(Path(source).read_text() for source in bench.sources)
+        return text, {**(bench.params or {}), "module": bench.toplevel}
 
     block = get_block(bench.block) if isinstance(bench.block, str) else bench.block
     return elaborate(block, bench.config)
@@ -177,6 +206,9 @@ def run_bench(bench: SimBench, *, simulator: str = "verilator", seed: int | None
     toplevel = params["module"]
     key = _design_key(simulator, verilog_text, toplevel, waves)
     build_dir = root / "build" / "sim" / "cache" / f"{simulator}-{toplevel}-{key}"
+    if waves:
+        # Icarus writes its waves into the build directory: a waves build belongs to its run.
+        build_dir = run_dir / "sim_build"
     params_path = build_dir / "params.json"
 
     print(f"kaniwa.sim: {bench.name} on {simulator}, seed {seed} "
@@ -191,9 +223,13 @@ def run_bench(bench: SimBench, *, simulator: str = "verilator", seed: int | None
             write_text_atomic(source, verilog_text)
             write_json_atomic(params_path, params)
             build_args = list(VERILATOR_ARGS) if simulator == "verilator" else []
-            runner.build(sources=[source], hdl_toplevel=toplevel, build_dir=build_dir,
-                         build_args=build_args, waves=waves, timescale=("1ns", "1ps"),
-                         always=True, verbose=verbose, log_file=build_dir / "build.log")
+            try:
+                runner.build(sources=[source], hdl_toplevel=toplevel, build_dir=build_dir,
+                             build_args=build_args, waves=waves, timescale=("1ns", "1ps"),
+                             always=True, verbose=verbose, log_file=build_dir / "build.log")
+            except (RuntimeError, SystemExit) as error:
+                raise SimulationFailed(f"{bench.name}: the {simulator} build failed "
+                                       f"(log {build_dir / 'build.log'})") from error
             (build_dir / ".built").touch()
 
     env = {"KANIWA_PARAMS": str(params_path), "KANIWA_SEED": str(seed),
@@ -217,7 +253,7 @@ def run_bench(bench: SimBench, *, simulator: str = "verilator", seed: int | None
                                f"(see {run_dir / 'sim.log'})")
     tests, failed = get_results(results_xml)
     wave_files = sorted(run_dir.glob("*.vcd")) + sorted(run_dir.glob("*.fst")) + \
-        sorted(build_dir.glob("*.fst"))
+        (sorted(build_dir.glob("*.fst")) if waves else [])
     result = SimResult(tests, failed, seed, run_dir, results_xml, wave_files, built)
     write_json_atomic(run_dir / "summary.json", {
         "bench": bench.name, "simulator": simulator, "seed": seed, "tests": tests,

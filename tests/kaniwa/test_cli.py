@@ -27,6 +27,9 @@ def run(argv, capsys):
     (["synth", "posit_mac", "--target", "virtex2"],
      "argument --target: invalid choice: 'virtex2' (choose from 'ecp5', 'ice40', 'xcup', 'all')"),
     (["sim", "posit_mac", "--bench", "nosuchbench"], "unknown bench 'nosuchbench'; benches: "),
+    (["verilog", "posit_mac", "--n", "016"], "n must be an integer in 3..32, not '016'"),
+    (["verilog", "posit_mac", "--e", "2"], "unknown option '--e' for block posit_mac"),
+    (["bench", "posit_mac", "--only", "nope"], "unknown benchmark 'nope'; benchmarks: "),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(argv, message, tmp_path, capsys):
     out_dir = tmp_path / "out"
@@ -82,3 +85,16 @@ def test_console_script_exit_code_on_bad_input(tmp_path):
     assert result.returncode == 2
     assert result.stderr == "kaniwa: error: es must be an integer in 0..4, not 9\n"
     assert not (tmp_path / "x").exists()
+
+
+def test_unwritable_output_is_one_line_exit_1(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, err = run(["verilog", "posit_mac", "-o", str(blocker / "out")], capsys)
+    assert code == 1 and err.count("\n") == 1 and str(blocker) in err, err
+
+
+def test_outputs_are_readable_by_others(tmp_path, capsys):
+    assert run(["verilog", "posit_mac", "--n", "8", "-o", str(tmp_path)], capsys)[0] == 0
+    for path in tmp_path.iterdir():
+        assert path.stat().st_mode & 0o044 == 0o044, path

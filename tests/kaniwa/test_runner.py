@@ -37,3 +37,17 @@ def test_unknown_simulator_message(tmp_path):
     with pytest.raises(ValueError, match=r"^simulator must be one of verilator, icarus, "
                                          r"not 'xsim'$"):
         run_bench(bench("adder"), simulator="xsim", run_dir=tmp_path)
+
+
+def test_bench_from_verilog_sources(tmp_path):
+    source = tmp_path / "adder.v"
+    source.write_text("module vadder(input clk, input rst, input [7:0] a, input [7:0] b,\n"
+                      "              output reg [8:0] y);\n"
+                      "  always @(posedge clk) y <= a + b;\nendmodule\n")
+    verilog_bench = SimBench("vadder", None, None, "tests.kaniwa.cocotb_adder",
+                             sources=(source,), toplevel="vadder", params={"width": 8})
+    result = run_bench(verilog_bench, run_dir=tmp_path / "run", seed=3, extra_env=ENV)
+    assert result.tests == 1
+    with pytest.raises(SimulationFailed, match=r"^vadder: 1 of 1 cocotb tests failed"):
+        run_bench(verilog_bench, run_dir=tmp_path / "run2", seed=3,
+                  extra_env={**ENV, "KANIWA_BREAK": "1"})

@@ -21,7 +21,7 @@ def _run_dir(request):
 @pytest.mark.parametrize("bench", benches("verilator"), ids=lambda b: b.name)
 def test_verilator(bench, request):
     result = run_bench(bench, simulator="verilator", run_dir=_run_dir(request))
-    assert result.tests > 0 and result.failed == 0
+    assert result.tests > 0  # run_bench raises on any failed cocotb test
 
 
 @pytest.mark.skipif(not simulator_available("icarus"),
@@ -30,4 +30,4 @@ def test_verilator(bench, request):
 @pytest.mark.parametrize("bench", benches("icarus"), ids=lambda b: b.name)
 def test_icarus(bench, request):
     result = run_bench(bench, simulator="icarus", run_dir=_run_dir(request))
-    assert result.tests > 0 and result.failed == 0
+    assert result.tests > 0  # run_bench raises on any failed cocotb test
