@@ -25,20 +25,26 @@ def port_bits(component) -> int:
     return sum(len(v) for _, v in inputs + outputs)
 
 
-class RegisteredIO(wiring.Component):
-    """Every port of ``dut`` behind a register; the pins keep the port names."""
-
-    def __init__(self, dut):
+class _Harness(wiring.Component):
+    def __init__(self, dut, members=None):
         self._dut = dut
-        inputs, outputs = _ports(dut)
-        members = {f"pin_{name}": wiring.In(len(v)) for name, v in inputs}
-        members |= {f"pin_{name}": wiring.Out(len(v)) for name, v in outputs}
-        self._inputs, self._outputs = inputs, outputs
-        super().__init__(members)
+        self._inputs, self._outputs = _ports(dut)
+        super().__init__(members(self._inputs, self._outputs) if members else None)
 
     @property
     def harness_ffs(self) -> int:
+        """Flip-flops the harness adds: one per port bit."""
         return sum(len(v) for _, v in self._inputs + self._outputs)
+
+
+class RegisteredIO(_Harness):
+    """Every port of ``dut`` behind a register; the pins keep the port names."""
+
+    def __init__(self, dut):
+        def members(inputs, outputs):
+            pins = {f"pin_{name}": wiring.In(len(v)) for name, v in inputs}
+            return pins | {f"pin_{name}": wiring.Out(len(v)) for name, v in outputs}
+        super().__init__(dut, members)
 
     def elaborate(self, platform):
         m = Module()
@@ -50,21 +56,12 @@ class RegisteredIO(wiring.Component):
         return m
 
 
-class SerialIO(wiring.Component):
+class SerialIO(_Harness):
     """All inputs loaded through a shift chain, all outputs captured and shifted out."""
 
     serial_in: wiring.In(1)
     capture: wiring.In(1)
     serial_out: wiring.Out(1)
-
-    def __init__(self, dut):
-        self._dut = dut
-        self._inputs, self._outputs = _ports(dut)
-        super().__init__()
-
-    @property
-    def harness_ffs(self) -> int:
-        return sum(len(v) for _, v in self._inputs + self._outputs)
 
     def elaborate(self, platform):
         m = Module()

@@ -30,10 +30,7 @@ from kaniwa.golden.posit import (
 
 from kaniwa.params import ParameterError
 
-try:
-    from .rational import oracle
-except ImportError:  # tests/posit is not a package: pytest puts this folder on sys.path
-    from rational import oracle
+from .rational import oracle
 
 EIGHT_BIT = [PositFormat(8, es) for es in range(5)]
 RANDOM_FORMATS = [PositFormat(n, es) for n, es in [
