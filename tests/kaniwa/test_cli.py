@@ -98,3 +98,10 @@ def test_outputs_are_readable_by_others(tmp_path, capsys):
     assert run(["verilog", "posit_mac", "--n", "8", "-o", str(tmp_path)], capsys)[0] == 0
     for path in tmp_path.iterdir():
         assert path.stat().st_mode & 0o044 == 0o044, path
+
+
+def test_sim_runs_one_bench_and_reports_the_seed(capsys):
+    code, out, err = run(["sim", "posit_mac", "--bench", "p6e1", "--test",
+                          "test_back_to_back_rate", "--seed", "11"], capsys)
+    assert code == 0, err
+    assert "PASS p6e1: 1 tests, seed 11" in out and "1 passed, 0 failed" in out
