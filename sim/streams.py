@@ -16,9 +16,11 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import cocotb
+from cocotb.clock import Clock
 from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge
 
-__all__ = ["Traffic", "TRAFFIC", "StreamResult", "stream_run", "reset"]
+__all__ = ["Traffic", "TRAFFIC", "StreamResult", "stream_run", "reset", "start", "assert_quiet"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,24 @@ async def reset(dut, cycles: int = 2) -> None:
         await RisingEdge(dut.clk)
     await FallingEdge(dut.clk)
     dut.rst.value = 0
+
+
+async def start(dut, *, inputs: Sequence[str], period_ns: float = 10) -> None:
+    """Start the clock, drive every named input to 0, and reset."""
+    cocotb.start_soon(Clock(dut.clk, period_ns, unit="ns").start())
+    for name in inputs:
+        getattr(dut, name).value = 0
+    await reset(dut)
+
+
+async def assert_quiet(dut, cycles: int, out_prefix: str = "out") -> None:
+    """No output beat may appear that nothing asked for (nothing duplicated)."""
+    out_valid = getattr(dut, f"{out_prefix}_valid")
+    getattr(dut, f"{out_prefix}_ready").value = 1
+    for cycle in range(cycles):
+        await ReadOnly()
+        assert not int(out_valid.value), f"unexpected extra output {cycle} cycles later"
+        await FallingEdge(dut.clk)
 
 
 async def stream_run(dut, beats: Sequence[tuple[int, ...]], expected_outputs: int, *,

@@ -3,6 +3,7 @@
 from .accumulator import QuireAccumulator
 from .config import PRESETS, PositMACConfig
 from .decoder import PositDecoder
+from .dot_array import PositDotArray, PositDotArrayConfig, PositDotArrayTop
 from .encoder import PositEncoder
 from .mac import PositMAC, PositMACTop, build
 from .multiplier import PositMultiplier
@@ -11,4 +12,5 @@ from .rounder import QuireRounder
 __all__ = [
     "PositDecoder", "PositMultiplier", "QuireAccumulator", "PositEncoder", "QuireRounder",
     "PositMAC", "PositMACTop", "PositMACConfig", "PRESETS", "build",
+    "PositDotArray", "PositDotArrayConfig", "PositDotArrayTop",
 ]

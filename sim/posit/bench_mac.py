@@ -15,9 +15,9 @@ from pathlib import Path
 
 import cocotb
 import numpy as np
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, FallingEdge, ReadOnly
+from cocotb.triggers import ClockCycles, FallingEdge
 from kaniwa.golden.posit import PositFormat, from_float, quire_dot_groups
+from kaniwa.sim import streams
 from kaniwa.sim.runner import read_params
 from kaniwa.sim.streams import TRAFFIC, reset, stream_run
 
@@ -44,22 +44,7 @@ def beats_of(groups):
 
 
 async def start(dut):
-    cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
-    dut.in_valid.value = 0
-    dut.out_ready.value = 0
-    dut.in_a.value = 0
-    dut.in_b.value = 0
-    dut.in_last.value = 0
-    await reset(dut)
-
-
-async def assert_quiet(dut, cycles: int) -> None:
-    """No output may appear that no group asked for (nothing duplicated)."""
-    dut.out_ready.value = 1
-    for cycle in range(cycles):
-        await ReadOnly()
-        assert not int(dut.out_valid.value), f"unexpected extra output {cycle} cycles later"
-        await FallingEdge(dut.clk)
+    await streams.start(dut, inputs=("in_valid", "out_ready", "in_a", "in_b", "in_last"))
 
 
 async def check_groups(dut, groups, traffic_name, rng, label):
@@ -74,7 +59,7 @@ async def check_groups(dut, groups, traffic_name, rng, label):
                        [hex(int(x)) for x in a[:8]], [hex(int(x)) for x in b[:8]], got[i],
                        expected[i])
     assert not bad, f"{label}/{traffic_name}: {len(bad)} of {len(groups)} groups differ"
-    await assert_quiet(dut, PARAMS.get("latency", 16) + 4)
+    await streams.assert_quiet(dut, PARAMS.get("latency", 16) + 4)
     return result
 
 

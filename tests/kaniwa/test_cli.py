@@ -21,7 +21,7 @@ def run(argv, capsys):
     (["verilog", "posit_mac", "--n", "sixteen"], "n must be an integer in 3..32, not 'sixteen'"),
     (["verilog", "posit_mac", "--quire-width", "10"],
      "quire_width must be an integer in 114..242, not 10 (for posit(16,1))"),
-    (["verilog", "nosuchblock"], "unknown block 'nosuchblock'; blocks: posit_mac"),
+    (["verilog", "nosuchblock"], "unknown block 'nosuchblock'; blocks: posit_dot_array, posit_mac"),
     (["verilog", "posit_mac", "--width", "8"], "unknown option '--width' for block posit_mac "
      "(it takes --n, --es, --quire-width, --segment-bits)"),
     (["synth", "posit_mac", "--target", "virtex2"],

@@ -4,23 +4,15 @@ Each bench is one test node with its own run directory under build/sim/pytest/; 
 are shared through the runner's cache. The seed is printed (KANIWA_SEED=N reproduces a run).
 """
 
-import re
 
 import pytest
 from kaniwa.sim.posit.benches import benches
 from kaniwa.sim.runner import run_bench, simulator_available
 
-from kaniwa.files import repo_root
-
-
-def _run_dir(request):
-    node = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
-    return repo_root() / "build" / "sim" / "pytest" / node
-
 
 @pytest.mark.parametrize("bench", benches("verilator"), ids=lambda b: b.name)
-def test_verilator(bench, request):
-    result = run_bench(bench, simulator="verilator", run_dir=_run_dir(request))
+def test_verilator(bench, sim_run_dir):
+    result = run_bench(bench, simulator="verilator", run_dir=sim_run_dir)
     assert result.tests > 0  # run_bench raises on any failed cocotb test
 
 
@@ -28,6 +20,6 @@ def test_verilator(bench, request):
                     reason="Icarus Verilog is not installed (Debian package iverilog; "
                            "kaniwa installs from PyPI only)")
 @pytest.mark.parametrize("bench", benches("icarus"), ids=lambda b: b.name)
-def test_icarus(bench, request):
-    result = run_bench(bench, simulator="icarus", run_dir=_run_dir(request))
+def test_icarus(bench, sim_run_dir):
+    result = run_bench(bench, simulator="icarus", run_dir=sim_run_dir)
     assert result.tests > 0  # run_bench raises on any failed cocotb test
