@@ -15,6 +15,7 @@ from amaranth.hdl import Module
 from amaranth.lib import data, stream, wiring
 from amaranth.lib.wiring import In, Out
 from kaniwa.golden.posit.format import ES_RANGE, N_RANGE, PositFormat
+from kaniwa.hw.stream_top import FlatStreamTop
 
 from kaniwa.params import check_int, param
 
@@ -110,6 +111,14 @@ def input_layout(config) -> data.StructLayout:
                               "last": 1})
 
 
+def array_signature(config: PositDotArrayConfig) -> wiring.Signature:
+    """The signature of :class:`PositDotArray` for ``config`` (needed before it is built)."""
+    return wiring.Signature({
+        "i": In(stream.Signature(input_layout(config))),
+        "o": Out(stream.Signature(data.ArrayLayout(config.n, config.lanes))),
+    })
+
+
 class PositDotArray(wiring.Component):
     """``lanes`` posit MACs on one operand stream: one activation, ``lanes`` weights per beat.
 
@@ -148,10 +157,7 @@ class PositDotArray(wiring.Component):
 
     def _init(self, config):
         self._config = _check_config(config)
-        super().__init__({
-            "i": In(stream.Signature(input_layout(config))),
-            "o": Out(stream.Signature(data.ArrayLayout(config.n, config.lanes))),
-        })
+        super().__init__(array_signature(config))
 
     @classmethod
     def from_config(cls, config):
@@ -189,7 +195,7 @@ class PositDotArray(wiring.Component):
         return m
 
 
-class PositDotArrayTop(wiring.Component):
+class PositDotArrayTop(FlatStreamTop):
     """:class:`PositDotArray` with the flat port contract of the generated Verilog.
 
     Ports: ``clk``, ``rst``, ``in_valid``, ``in_ready``, ``in_a[n]``, ``in_b[lanes·n]`` (lane j
@@ -199,12 +205,7 @@ class PositDotArrayTop(wiring.Component):
 
     def __init__(self, config):
         self._config = _check_config(config)
-        n, width = config.n, config.n * config.lanes
-        super().__init__({
-            "in_valid": In(1), "in_ready": Out(1), "in_a": In(n), "in_b": In(width),
-            "in_last": In(1),
-            "out_valid": Out(1), "out_ready": In(1), "out_result": Out(width),
-        })
+        super().__init__(array_signature(config), submodule="array")
 
     @property
     def config(self) -> PositDotArrayConfig:
@@ -215,20 +216,8 @@ class PositDotArrayTop(wiring.Component):
         """See :attr:`PositDotArray.latency`."""
         return _latency(self._config.mac)
 
-    def elaborate(self, platform):
-        m = Module()
-        m.submodules.array = array = PositDotArray.from_config(self._config)
-        m.d.comb += [
-            array.i.valid.eq(self.in_valid),
-            self.in_ready.eq(array.i.ready),
-            array.i.payload.a.eq(self.in_a),
-            array.i.payload.b.eq(self.in_b),
-            array.i.payload.last.eq(self.in_last),
-            self.out_valid.eq(array.o.valid),
-            array.o.ready.eq(self.out_ready),
-            self.out_result.eq(array.o.payload),
-        ]
-        return m
+    def make_inner(self):
+        return PositDotArray.from_config(self._config)
 
 
 def build(config: PositDotArrayConfig) -> PositDotArrayTop:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from amaranth.hdl import Module, Signal
 from amaranth.lib import data, stream, wiring
 from amaranth.lib.wiring import In, Out
+from kaniwa.hw.stream_top import FlatStreamTop
 
 from ._logic import check_config, decoded_layout, product_layout
 from .accumulator import QuireAccumulator
@@ -14,6 +15,14 @@ from .multiplier import PositMultiplier
 from .rounder import QuireRounder
 
 __all__ = ["PositMAC", "PositMACTop", "build"]
+
+
+def mac_signature(config: PositMACConfig) -> wiring.Signature:
+    """The signature of :class:`PositMAC` for ``config`` (needed before it is built)."""
+    return wiring.Signature({
+        "i": In(stream.Signature(data.StructLayout({"a": config.n, "b": config.n, "last": 1}))),
+        "o": Out(stream.Signature(config.n)),
+    })
 
 
 class PositMAC(wiring.Component):
@@ -76,11 +85,7 @@ class PositMAC(wiring.Component):
 
     def _init(self, config):
         self._config = check_config(config)
-        super().__init__({
-            "i": In(stream.Signature(data.StructLayout({"a": config.n, "b": config.n,
-                                                        "last": 1}))),
-            "o": Out(stream.Signature(config.n)),
-        })
+        super().__init__(mac_signature(config))
 
     @classmethod
     def from_config(cls, config):
@@ -173,7 +178,7 @@ class PositMAC(wiring.Component):
         return m
 
 
-class PositMACTop(wiring.Component):
+class PositMACTop(FlatStreamTop):
     """:class:`PositMAC` with the flat port contract of the generated Verilog.
 
     Ports: ``clk``, ``rst`` (the sync domain; synchronous, active high), ``in_valid``,
@@ -197,12 +202,7 @@ class PositMACTop(wiring.Component):
 
     def __init__(self, config):
         self._config = check_config(config)
-        n = config.n
-        super().__init__({
-            "in_valid": In(1), "in_ready": Out(1), "in_a": In(n), "in_b": In(n),
-            "in_last": In(1),
-            "out_valid": Out(1), "out_ready": In(1), "out_result": Out(n),
-        })
+        super().__init__(mac_signature(config), submodule="mac")
 
     @property
     def config(self) -> PositMACConfig:
@@ -213,20 +213,8 @@ class PositMACTop(wiring.Component):
         """See :attr:`PositMAC.latency`."""
         return _latency(self._config)
 
-    def elaborate(self, platform):
-        m = Module()
-        m.submodules.mac = mac = PositMAC.from_config(self._config)
-        m.d.comb += [
-            mac.i.valid.eq(self.in_valid),
-            self.in_ready.eq(mac.i.ready),
-            mac.i.payload.a.eq(self.in_a),
-            mac.i.payload.b.eq(self.in_b),
-            mac.i.payload.last.eq(self.in_last),
-            self.out_valid.eq(mac.o.valid),
-            mac.o.ready.eq(self.out_ready),
-            self.out_result.eq(mac.o.payload),
-        ]
-        return m
+    def make_inner(self):
+        return PositMAC.from_config(self._config)
 
 
 def _decode_stages(config) -> int:
