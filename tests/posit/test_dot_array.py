@@ -16,6 +16,7 @@ from amaranth.sim import Simulator
 from kaniwa.golden.posit import quire_dot
 from kaniwa.hw.posit import PositDotArray, PositDotArrayConfig, PositDotArrayTop
 from kaniwa.hw.posit.dot_array import PRESETS
+from kaniwa.sim.amaranth_streams import assert_stream_quiet, stream_get, stream_put
 from kaniwa.sim.posit.benches_dot_array import benches
 from kaniwa.sim.runner import run_bench
 
@@ -41,31 +42,14 @@ def simulate(dut, gemms, rng, *, idle=0.0, stall=0.0):
 
     async def producer(ctx):
         nonlocal done
-        for a, b, last in beats:
-            while rng.random() < idle:
-                ctx.set(dut.i.valid, 0)
-                await ctx.tick()
-            ctx.set(dut.i.payload, {"a": a, "b": b, "last": last})
-            ctx.set(dut.i.valid, 1)
-            await ctx.tick().until(dut.i.ready)
-        ctx.set(dut.i.valid, 0)
+        await stream_put(ctx, dut.i, [{"a": a, "b": b, "last": last} for a, b, last in beats],
+                         rng=rng, idle=idle)
         done = True
 
     async def consumer(ctx):
-        cycles = 0
-        while len(results) < count:
-            ready = rng.random() >= stall
-            ctx.set(dut.o.ready, ready)
-            _, _, valid, payload = await ctx.tick().sample(dut.o.valid, dut.o.payload)
-            if valid and ready:
-                results.append([int(v) for v in payload])
-            cycles += 1
-            assert cycles < 100_000
-        ctx.set(dut.o.ready, 1)
-        for _ in range(dut.latency + 4):
-            _, _, valid = await ctx.tick().sample(dut.o.valid)
-            if done:
-                assert not valid
+        payloads = await stream_get(ctx, dut.o, count, rng=rng, stall=stall)
+        results.extend([int(v) for v in payload] for payload in payloads)
+        await assert_stream_quiet(ctx, dut.o, dut.latency + 4, lambda: done)
 
     sim = Simulator(dut)
     sim.add_clock(1e-6)

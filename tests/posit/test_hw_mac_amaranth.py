@@ -27,6 +27,7 @@ from kaniwa.hw.posit import (
     QuireRounder,
     build,
 )
+from kaniwa.sim.amaranth_streams import assert_stream_quiet, stream_get, stream_put
 
 CONFIGS = [PositMACConfig(8, 0), PositMACConfig(8, 2, segment_bits=16),
            PositMACConfig(6, 1, segment_bits=8)]
@@ -77,7 +78,7 @@ def simulate(dut, groups, rng, *, idle=0.0, stall=0.0, reset_after=None):
         if reset_after is not None:
             split = sum(len(a) for a, _ in groups[:reset_after[0]])
             beats[split:split] = [(rng.randrange(1 << dut.config.n), 1, 0)] * reset_after[1]
-        for index, (x, y, last) in enumerate(beats):
+        async def before_beat(ctx, index):
             if split is not None and index == split:
                 ctx.set(dut.i.valid, 0)            # let the finished groups drain first
                 await ctx.tick().repeat(dut.latency + 8)
@@ -86,31 +87,15 @@ def simulate(dut, groups, rng, *, idle=0.0, stall=0.0, reset_after=None):
                 ctx.set(top.sync.rst, 1)
                 await ctx.tick()
                 ctx.set(top.sync.rst, 0)
-            while rng.random() < idle:
-                ctx.set(dut.i.valid, 0)
-                await ctx.tick()
-            ctx.set(dut.i.payload, {"a": x, "b": y, "last": last})
-            ctx.set(dut.i.valid, 1)
-            await ctx.tick().until(dut.i.ready)
-        ctx.set(dut.i.valid, 0)
+
+        await stream_put(ctx, dut.i, [{"a": x, "b": y, "last": last} for x, y, last in beats],
+                         rng=rng, idle=idle, before_beat=before_beat)
         done = True
 
     async def consumer(ctx):
-        cycles = 0
-        while len(results) < count:
-            ready = rng.random() >= stall
-            ctx.set(dut.o.ready, ready)
-            _, _, valid, payload = await ctx.tick().sample(dut.o.valid, dut.o.payload)
-            if valid and ready:
-                results.append(payload)
-            cycles += 1
-            assert cycles < 100_000
+        results.extend(await stream_get(ctx, dut.o, count, rng=rng, stall=stall))
         # Nothing more may come out once the producer is done and the pipeline has drained.
-        ctx.set(dut.o.ready, 1)
-        for _ in range(dut.latency + 4):
-            _, _, valid = await ctx.tick().sample(dut.o.valid)
-            if done:
-                assert not valid
+        await assert_stream_quiet(ctx, dut.o, dut.latency + 4, lambda: done)
 
     sim = Simulator(top)
     sim.add_clock(1e-6)
