@@ -107,10 +107,10 @@ def _cmd_verilog(args, rest) -> int:
 
     pairs = _configs(args, rest)
     # Elaborate every configuration before writing any file: all or nothing.
-    for block, config in pairs:
-        elaborate(block, config)
+    designs = [elaborate(block, config) for block, config in pairs]
     out_dir = Path(args.output)
-    entries = [emit(block, config, out_dir) for block, config in pairs]
+    entries = [emit(block, config, out_dir, design)
+               for (block, config), design in zip(pairs, designs)]
     manifest = update_manifest(out_dir, entries)
     for entry in entries:
         print(f"{out_dir / entry['file']}  ({entry['module']})")

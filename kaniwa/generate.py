@@ -44,13 +44,14 @@ def elaborate(block: Block, config) -> tuple[str, dict]:
     return text, params
 
 
-def emit(block: Block, config, out_dir: Path) -> dict:
+def emit(block: Block, config, out_dir: Path, design: tuple[str, dict] | None = None) -> dict:
     """Write ``<stem>.v`` and ``<stem>.params.json`` under ``out_dir``; return the manifest entry.
 
+    ``design`` is what :func:`elaborate` returned for ``config``, when the caller already has it.
     Elaboration happens before anything is written, so a failing configuration leaves ``out_dir``
     as it was.
     """
-    text, params = elaborate(block, config)
+    text, params = design if design is not None else elaborate(block, config)
     out_dir = Path(out_dir)
     entry = {
         "file": f"{config.stem}.v",
